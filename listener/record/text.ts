@@ -1,0 +1,36 @@
+import he from "he";
+
+/**
+ * Plain text from Mastodon's HTML content. Content is HTML from strangers: we never render it,
+ * we only reduce it to text. Line structure survives (<br> → newline, paragraph → blank line).
+ * The patterns are linear (no nested quantifiers) so a 1 MB content costs milliseconds.
+ */
+export function htmlToText(html: string): string {
+  return he
+    .decode(
+      html
+        .replace(/<br\s*\/?>/gi, "\n")
+        .replace(/<\/p>\s*<p[^>]*>/gi, "\n\n")
+        .replace(/<[^>]*>/g, "")
+    )
+    .replace(/\r\n?/g, "\n")
+    .trim();
+}
+
+/** Unicode code points, not UTF-16 units: "👍" is one character. */
+export function countCharacters(text: string): number {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}
+
+// One segmenter for the process: construction is the expensive part. The root locale uses ICU's
+// dictionaries for Chinese, Japanese, Thai, Khmer, so unspaced scripts are split into real words.
+const segmenter = new Intl.Segmenter("und", {granularity: "word"});
+
+/** Words as ICU sees them (Intl.Segmenter word granularity), punctuation and spaces excluded. */
+export function countWords(text: string): number {
+  let n = 0;
+  for (const s of segmenter.segment(text)) if (s.isWordLike) n++;
+  return n;
+}
