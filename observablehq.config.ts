@@ -1,0 +1,14 @@
+// Observable Framework configuration. The site must build and be viewed with no network:
+// no web fonts (globalStylesheets), no search index fetches, npm: imports served from the cache
+// that scripts/npm-cache.ts fills before dev and build.
+export default {
+  title: "Mastodon observatory",
+  root: "docs",
+  pages: [{name: "Overview", path: "/"}],
+  globalStylesheets: [],
+  theme: ["air", "near-midnight"],
+  head: '<meta name="referrer" content="no-referrer">',
+  footer: "Counts of public toots. Toot text is shown as plain text; authors who opted out of indexing are counted without their words.",
+  search: false,
+  linkify: false
+};
