@@ -7,7 +7,8 @@ export default {
   pages: [{name: "Overview", path: "/"}],
   globalStylesheets: [],
   theme: ["air", "near-midnight"],
-  head: '<meta name="referrer" content="no-referrer">',
+  // An empty icon: otherwise browsers ask for /favicon.ico, which a static host answers with 404.
+  head: '<meta name="referrer" content="no-referrer"><link rel="icon" href="data:,">',
   footer: "Counts of public toots. Toot text is shown as plain text; authors who opted out of indexing are counted without their words.",
   search: false,
   linkify: false

@@ -71,7 +71,14 @@ export async function fillNpmCache(): Promise<string[]> {
   return written;
 }
 
+/** Loader outputs are cached by Framework until the loader's source changes; the store changes
+ * without that, so a build must run every loader afresh. */
+export function clearLoaderCache(): void {
+  rmSync(join(PROJECT_ROOT, "docs", ".observablehq", "cache", "data"), {recursive: true, force: true});
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
+  if (process.argv.includes("--fresh-data")) clearLoaderCache();
   const written = await fillNpmCache();
   console.log(written.length ? `npm cache: bundled ${written.join(", ")}` : "npm cache: up to date");
 }

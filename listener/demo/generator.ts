@@ -21,6 +21,7 @@ export const DEMO_DEFAULTS: DemoOptions = {toots: 20_000, seed: 1, days: 4, end:
 /** A status as a followed server delivered it. */
 export interface DemoDelivery {
   status: Record<string, unknown>;
+  createdAt: number;
   sourceServer: string;
   receivedAt: number;
 }
@@ -42,7 +43,7 @@ function diurnal(utcMs: number, server: DemoServer): number {
   return weekend * (0.15 + 0.85 * Math.pow((1 - Math.cos((2 * Math.PI * (hour - 4)) / 24)) / 2, 1.4));
 }
 
-/** Demo statuses in time order, as the followed servers deliver them. Streams: O(minutes) memory. */
+/** Demo statuses in order of creation, as the followed servers deliver them. Streams: O(minutes) memory. */
 export function* demoDeliveries(options: Partial<DemoOptions> = {}): Generator<DemoDelivery> {
   const o = {...DEMO_DEFAULTS, ...options};
   if (!Number.isInteger(o.toots) || o.toots < 0) throw new Error(`invalid toots: ${o.toots}`);
@@ -90,7 +91,7 @@ export function* demoDeliveries(options: Partial<DemoOptions> = {}): Generator<D
         language: bot.language, words: [bot.template], unspaced: true, tags: [bot.tag], app: bot.app
       }, bot, o.duplicates)[0]!);
     }
-    batch.sort((a, b) => a.receivedAt - b.receivedAt);
+    batch.sort((a, b) => a.createdAt - b.createdAt);
     yield* batch;
   }
 }
@@ -139,9 +140,9 @@ function deliver(random: Random, p: ReturnType<typeof parts>, account: DemoAccou
   const local = FOLLOWED.includes(account.host) && chance(random, 0.7);
   const source = local ? account.host : pickFollowed(random).host;
   const delay = local ? int(random, 50, 1500) : Math.round(200 + logNormal(random, 7, 1));
-  const first = {status: mastodonStatus({...p, app: source === account.host ? p.app : null}), sourceServer: source, receivedAt: p.createdAt + delay};
+  const first = {status: mastodonStatus({...p, app: source === account.host ? p.app : null}), createdAt: p.createdAt, sourceServer: source, receivedAt: p.createdAt + delay};
   if (!chance(random, duplicates)) return [first];
   const other = followed.find((s) => s.host !== source)!.host;
-  const copy = mastodonStatus({...p, id: snowflake(p.createdAt, hashString(other) & 0xffff), app: null});
-  return [first, {status: copy, sourceServer: other, receivedAt: first.receivedAt + int(random, 100, 5000)}];
+  const copy = mastodonStatus({...p, originId: p.id, id: snowflake(p.createdAt, hashString(other) & 0xffff), app: null});
+  return [first, {status: copy, createdAt: p.createdAt, sourceServer: other, receivedAt: first.receivedAt + int(random, 100, 5000)}];
 }

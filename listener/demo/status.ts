@@ -3,7 +3,10 @@ import type {DemoAccount} from "./accounts.ts";
 /** The Mastodon 4.x status JSON the demo produces: what a real server sends, so the same
  * normalisation path (and the local fake server) handles demo and real data alike. */
 export interface DemoStatusParts {
+  /** The id on the server that delivers the status. */
   id: string;
+  /** The id on the author's server, in the uri; defaults to id. */
+  originId?: string;
   createdAt: number;
   account: DemoAccount;
   accountId: string;
@@ -32,6 +35,7 @@ export function mastodonStatus(p: DemoStatusParts): Record<string, unknown> {
     `<span class="h-card" translate="no"><a href="https://${m.host}/@${m.username}" class="u-url mention">@<span>${m.username}</span></a></span> `).join("");
   const tagHtml = p.tags.map((t) => ` <a href="${base}/tags/${encodeURIComponent(t)}" class="mention hashtag" rel="tag">#<span>${escape(t)}</span></a>`).join("");
   const body = escape(p.words.join(p.unspaced ? "" : " "));
+  const originId = p.originId ?? p.id;
   return {
     id: p.id,
     created_at: new Date(p.createdAt).toISOString(),
@@ -41,8 +45,8 @@ export function mastodonStatus(p: DemoStatusParts): Record<string, unknown> {
     spoiler_text: p.spoiler,
     visibility: "public",
     language: p.language,
-    uri: `${base}/users/${account.username}/statuses/${p.id}`,
-    url: `${base}/@${account.username}/${p.id}`,
+    uri: `${base}/users/${account.username}/statuses/${originId}`,
+    url: `${base}/@${account.username}/${originId}`,
     replies_count: p.replies,
     reblogs_count: p.reblogs,
     favourites_count: p.favourites,

@@ -1,0 +1,42 @@
+import {execFileSync} from "node:child_process";
+import {mkdtempSync} from "node:fs";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
+import type {Browser} from "playwright-core";
+import {afterAll, beforeAll, describe, expect, test} from "vitest";
+import {PROJECT_ROOT} from "../../loaders/config.ts";
+import {launchChromium, watchPage} from "../helpers/browser.ts";
+import {serveStatic} from "../helpers/static-server.ts";
+
+let browser: Browser;
+let site: {url: string; close(): Promise<void>};
+
+beforeAll(async () => {
+  // Build exactly as a user does, on an empty store (so the page must say it shows demo data).
+  const store = mkdtempSync(join(tmpdir(), "site-store-"));
+  execFileSync("npm", ["run", "build"], {cwd: PROJECT_ROOT, env: {...process.env, OBSERVATORY_STORE: store, OBSERVATORY_ENGINE: "embedded"}, stdio: "pipe"});
+  site = await serveStatic(join(PROJECT_ROOT, "dist"));
+  browser = await launchChromium();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+});
+
+describe("built site in headless Chromium", () => {
+  test("the overview renders its charts from local files only, with no console errors", async () => {
+    const page = await browser.newPage();
+    const {errors, requests} = watchPage(page);
+    await page.goto(site.url + "/", {waitUntil: "networkidle"});
+    await page.waitForSelector("#top-servers svg");
+    expect(await page.locator("#demo-notice").innerText()).toContain("This is demo data.");
+    expect(await page.locator(".kpi .big").allInnerTexts()).toHaveLength(4);
+    expect(await page.locator("#per-minute svg path").count()).toBeGreaterThanOrEqual(2);
+    expect(await page.locator("#top-servers svg g[aria-label='bar'] rect").count()).toBe(15);
+    expect(await page.locator("#top-servers svg").innerHTML()).toContain("mastodon.social");
+    expect(errors).toEqual([]);
+    expect(requests.filter((url) => !url.startsWith(site.url))).toEqual([]);
+    expect(requests.length).toBeGreaterThan(5);
+  });
+});
