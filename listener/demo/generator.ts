@@ -2,7 +2,7 @@ import {normaliseStatus} from "../record/normalise.ts";
 import type {Toot} from "../record/schema.ts";
 import {demoAccount, demoBots, type DemoAccount} from "./accounts.ts";
 import {chance, hashString, int, logNormal, logUniformIndex, pick, seeded, weighted, zipf, type Random} from "./random.ts";
-import {mastodonStatus, snowflake} from "./status.ts";
+import {mastodonStatus, snowflake, type DemoStatusParts} from "./status.ts";
 import {BURSTS, FOLLOWED, LANGUAGES, SERVERS, TAGS, UNSPACED, WORDS, type DemoServer} from "./world.ts";
 
 export interface DemoOptions {
@@ -125,18 +125,18 @@ function human(random: Random, o: DemoOptions, account: DemoAccount, createdAt: 
   }, account, o.duplicates);
 }
 
-function parts(random: Random, account: DemoAccount, createdAt: number, sequence: number) {
+function parts(random: Random, account: DemoAccount, createdAt: number, sequence: number): DemoStatusParts {
   return {
     id: snowflake(createdAt, sequence), createdAt, account,
     accountId: String(100_000 + (hashString(`${account.host}/${account.username}`) % 9_000_000)),
-    language: account.language, words: [] as string[], unspaced: false, tags: [] as string[], mentions: [] as DemoAccount[],
-    replyTo: null, spoiler: "", sensitive: false, media: 0, poll: false, app: account.app as string | null,
+    language: account.language, words: [], unspaced: false, tags: [], mentions: [],
+    replyTo: null, spoiler: "", sensitive: false, media: 0, poll: false, app: account.app,
     favourites: chance(random, 0.2) ? int(random, 1, 5) : 0, reblogs: chance(random, 0.05) ? 1 : 0, replies: 0
   };
 }
 
 /** Local toots carry their app; federated copies don't (Mastodon hides remote applications). */
-function deliver(random: Random, p: ReturnType<typeof parts>, account: DemoAccount, duplicates: number): DemoDelivery[] {
+function deliver(random: Random, p: DemoStatusParts, account: DemoAccount, duplicates: number): DemoDelivery[] {
   const local = FOLLOWED.includes(account.host) && chance(random, 0.7);
   const source = local ? account.host : pickFollowed(random).host;
   const delay = local ? int(random, 50, 1500) : Math.round(200 + logNormal(random, 7, 1));
