@@ -1,6 +1,6 @@
-// Registered local services, in start order (`down` runs in reverse).
-// Adding one (e.g. Pinot, which needs Kafka first) is one line here.
+// Registered local services, in start order (`down` runs in reverse). Pinot needs Kafka first.
 import type { Service } from "./service.ts";
 import { KafkaService } from "./kafka.ts";
+import { PinotService } from "./pinot.ts";
 
-export const services: Service[] = [new KafkaService()];
+export const services: Service[] = [new KafkaService(), new PinotService()];

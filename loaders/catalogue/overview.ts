@@ -1,5 +1,5 @@
 import type {Engine} from "../engine.ts";
-import {IN_WINDOW, runForm, type Forms} from "./forms.ts";
+import {IN_WINDOW, runForm, WINDOW_TOOTS, type Forms} from "./forms.ts";
 import {latestWindow, type Window} from "./window.ts";
 
 /** The overview: how much, by how many, from where — now and in the window before. */
@@ -23,7 +23,7 @@ export interface Overview {
 const totals: Forms = {
   embedded: `SELECT count(*) AS toots, count(DISTINCT account_acct) AS accounts,
     count(DISTINCT origin_server) AS servers, count(DISTINCT language) AS languages
-    FROM toots WHERE ${IN_WINDOW}`,
+    FROM ${WINDOW_TOOTS}`,
   pinot: `SELECT COUNT(*) AS toots, DISTINCTCOUNT(account_acct) AS accounts,
     DISTINCTCOUNT(origin_server) AS servers, DISTINCTCOUNT(language) AS languages
     FROM mastodon WHERE ${IN_WINDOW}`
@@ -31,7 +31,7 @@ const totals: Forms = {
 
 const perMinute: Forms = {
   embedded: `SELECT (created_at // 60000) * 60000 AS minute, count(*) AS toots
-    FROM toots WHERE ${IN_WINDOW} GROUP BY 1 ORDER BY 1`,
+    FROM ${WINDOW_TOOTS} GROUP BY 1 ORDER BY 1`,
   pinot: `SELECT DATETRUNC('MINUTE', created_at) AS minute, COUNT(*) AS toots
     FROM mastodon WHERE ${IN_WINDOW} GROUP BY DATETRUNC('MINUTE', created_at)
     ORDER BY DATETRUNC('MINUTE', created_at) LIMIT 1000000`
@@ -39,7 +39,7 @@ const perMinute: Forms = {
 
 const topServers: Forms = {
   embedded: `SELECT origin_server AS server, count(*) AS toots
-    FROM toots WHERE ${IN_WINDOW} GROUP BY 1 ORDER BY toots DESC, server LIMIT $limit`,
+    FROM ${WINDOW_TOOTS} GROUP BY 1 ORDER BY toots DESC, server LIMIT $limit`,
   pinot: `SELECT origin_server AS server, COUNT(*) AS toots
     FROM mastodon WHERE ${IN_WINDOW} GROUP BY origin_server ORDER BY COUNT(*) DESC, origin_server LIMIT $limit`
 };

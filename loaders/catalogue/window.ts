@@ -18,7 +18,7 @@ export async function latestWindow(engine: Engine, hours: number, to?: number): 
   let end = to;
   if (end === undefined) {
     const [row] = await engine.query<{latest: number | null}>({
-      text: engine.name === "pinot" ? "SELECT MAX(created_at) AS latest FROM mastodon" : "SELECT max(created_at) AS latest FROM toots"
+      text: engine.name === "pinot" ? "SELECT MAX(created_at) AS latest FROM mastodon" : "SELECT max(created_at) AS latest FROM raw_toots"
     });
     // Pinot answers MAX over no rows with -Infinity (a double); DuckDB with null.
     if (!row || row.latest === null || !Number.isFinite(row.latest) || row.latest <= 0) return null;
