@@ -4,7 +4,14 @@
 export default {
   title: "Mastodon observatory",
   root: "docs",
-  pages: [{name: "Overview", path: "/"}],
+  pages: [
+    {name: "Overview", path: "/"},
+    {name: "Languages", path: "/languages"},
+    {name: "Time of day", path: "/time"},
+    {name: "Apps", path: "/apps"},
+    {name: "Hashtags", path: "/hashtags"},
+    {name: "Bots", path: "/bots"}
+  ],
   globalStylesheets: [],
   theme: ["air", "near-midnight"],
   // An empty icon: otherwise browsers ask for /favicon.ico, which a static host answers with 404.

@@ -5,7 +5,8 @@ export function ranking<T extends Record<string, unknown>>(rows: T[], {y, x, wid
   return Plot.plot({
     width,
     height: Math.max(120, rows.length * 22 + 40),
-    marginLeft: 150,
+    // Room for the longest label (about 6.5 px a character at Plot's 10 px font), within reason.
+    marginLeft: Math.min(280, Math.max(60, 10 + 6.5 * Math.max(0, ...rows.map((r) => String(r[y]).length)))),
     x: {grid: true, label},
     y: {label: null},
     marks: [

@@ -1,5 +1,3 @@
-import {overview} from "../../loaders/catalogue/overview.ts";
-import {withEngine} from "../../loaders/connect.ts";
+import {serveQuestion} from "../../loaders/serve.ts";
 
-const result = await withEngine((engine, config) => overview(engine, {hours: config.windowHours}));
-process.stdout.write(JSON.stringify(result));
+await serveQuestion("overview");

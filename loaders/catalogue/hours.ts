@@ -20,4 +20,6 @@ export const hourForms: Forms = {
     ORDER BY MOD(FLOOR(created_at / 86400000) + 3, 7), MOD(FLOOR(created_at / 3600000), 24) LIMIT $limit`
 };
 
-export const hours = (engine: Engine, options: WindowOptions) => windowed<HourRow>(engine, hourForms, {...options, limit: 168}, 168);
+/** A rhythm needs a week: the window is at least the 7 days ending at the newest toot. */
+export const hours = (engine: Engine, options: WindowOptions) =>
+  windowed<HourRow>(engine, hourForms, {...options, hours: Math.max(options.hours, 168), limit: 168}, 168);

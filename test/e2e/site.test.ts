@@ -39,4 +39,25 @@ describe("built site in headless Chromium", () => {
     expect(requests.filter((url) => !url.startsWith(site.url))).toEqual([]);
     expect(requests.length).toBeGreaterThan(5);
   });
+
+  const pages: [string, string, number][] = [
+    // path, the mark the chart draws, how many of them the demo's window gives
+    ["/languages", "g[aria-label='bar'] rect", 34],
+    ["/time", "g[aria-label='cell'] rect", 4 * 24], // the demo spans four days
+    ["/apps", "g[aria-label='bar'] rect", 16],
+    ["/hashtags", "g[aria-label='bar'] rect", 25],
+    ["/bots", "g[aria-label='bar'] rect", 5]
+  ];
+  for (const [path, mark, count] of pages) {
+    test(`${path} renders its chart with no errors and no outside requests`, async () => {
+      const page = await browser.newPage();
+      const {errors, requests} = watchPage(page);
+      await page.goto(site.url + path, {waitUntil: "networkidle"});
+      await page.waitForSelector("#chart svg");
+      expect(await page.locator("#demo-notice").count()).toBe(1);
+      expect(await page.locator(`#chart svg ${mark}`).count()).toBe(count);
+      expect(errors).toEqual([]);
+      expect(requests.filter((url) => !url.startsWith(site.url))).toEqual([]);
+    });
+  }
 });
