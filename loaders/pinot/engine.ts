@@ -40,7 +40,7 @@ class PinotEngine implements Engine {
     if (!response.ok) throw new EngineError("pinot", `broker answered HTTP ${response.status}: ${body.slice(0, 500)}`);
     const json = JSON.parse(body) as PinotResponse;
     const errors = (json.exceptions ?? []).filter((e) => e.message);
-    if (errors.length) throw new EngineError("pinot", errors.map((e) => `[${e.errorCode}] ${e.message}`).join("; ").slice(0, 2000));
+    if (errors.length) throw new EngineError("pinot", `${errors.map(readable).join("; ")} (query: ${text.replace(/\s+/g, " ").slice(0, 300)})`);
     if (!json.resultTable) return [];
     const {columnNames, columnDataTypes} = json.resultTable.dataSchema;
     return json.resultTable.rows.map((row) => {
@@ -51,6 +51,12 @@ class PinotEngine implements Engine {
   }
 
   async close(): Promise<void> {}
+}
+
+/** Pinot's message without its Java stack trace: "[710] UnknownColumnError: ... Unknown columnName 'x' ...". */
+function readable(e: {errorCode?: number; message?: string}): string {
+  const lines = (e.message ?? "").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("at "));
+  return `[${e.errorCode}] ${lines.slice(0, 2).join(" ").slice(0, 500)}`;
 }
 
 /** Pinot sends LONG as JSON numbers, booleans as true/false, and a null placeholder for MV nulls. */
