@@ -1,5 +1,6 @@
 import type {Result} from "./run.ts";
 import {freshness} from "./freshness.ts";
+import {freshnessPinot} from "./freshness-pinot.ts";
 
-/** Benchmarks that need more than the embedded store (a writer process, Kafka, Pinot). */
-export const benchmarks: Record<string, () => Promise<Result[]>> = {freshness};
+/** Benchmarks beyond the embedded store's write and read paths. */
+export const benchmarks: Record<string, () => Promise<Result[]>> = {freshness, "freshness-pinot": freshnessPinot};
