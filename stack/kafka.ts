@@ -2,14 +2,12 @@
 // KAFKA_HOME: jars come from Maven Central via stack/kafka/pom.xml into
 // stack/.cache/kafka/lib; config, data and logs live in stack/run/kafka/.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { Kafka, logLevel } from "kafkajs";
 import {
   type Service,
-  CACHE_DIR,
   RUN_DIR,
-  STACK_DIR,
   envInt,
   findJava,
   isAlive,
@@ -25,6 +23,7 @@ import {
   waitUntil,
   writePid,
 } from "./service.ts";
+import { installJars, jarDir, rel, secs } from "./maven.ts";
 
 /** 4.x works with kafkajs 2.2.4 for produce / consumer groups / admin (see README.md). */
 export const KAFKA_VERSION = "4.4.0";
@@ -35,42 +34,19 @@ export const kafkaControllerPort = (): number => envInt("KAFKA_CONTROLLER_PORT",
 export const kafkaBrokers = (): string[] => [`127.0.0.1:${kafkaPort()}`];
 
 const NAME = "kafka";
-const POM = join(STACK_DIR, "kafka", "pom.xml");
-const M2 = join(CACHE_DIR, "m2"); // private Maven repo: CI caches stack/.cache as one unit
-const LIB = join(CACHE_DIR, "kafka", "lib");
-const STAMP = join(LIB, ".installed"); // written last, so a half-finished install is redone
+const LIB = jarDir("kafka");
 const HOME = join(RUN_DIR, "kafka");
 const DATA = join(HOME, "data");
 const LOGS = join(HOME, "logs");
 const CONFIG = join(HOME, "server.properties"); // its absolute path also identifies our java process
 const LOG4J = join(HOME, "log4j2.xml");
 const PID_FILE = join(RUN_DIR, "kafka.pid");
-const rel = (p: string) => relative(process.cwd(), p) || ".";
 
 export class KafkaService implements Service {
   readonly name = NAME;
 
   async install(): Promise<void> {
-    if (existsSync(STAMP) && readFileSync(STAMP, "utf8").trim() === KAFKA_VERSION) {
-      say(NAME, `Kafka ${KAFKA_VERSION} already installed in ${rel(LIB)}`);
-      return;
-    }
-    const t0 = Date.now();
-    rmSync(LIB, { recursive: true, force: true }); // drop jars of another version
-    const log = join(LOGS, "install.log");
-    say(NAME, `installing Kafka ${KAFKA_VERSION} from Maven Central (log: ${rel(log)}) ...`);
-    await runLogged(
-      "mvn",
-      ["-B", "-ntp", "-f", POM, `-Dmaven.repo.local=${M2}`, `-Dkafka.version=${KAFKA_VERSION}`,
-        "dependency:copy-dependencies", "-DincludeScope=runtime", `-DoutputDirectory=${LIB}`],
-      log,
-    ).catch((err: Error) => {
-      throw new Error(`Maven could not fetch Kafka (needs \`mvn\` on PATH and access to Maven Central): ${err.message}`);
-    });
-    const jars = readdirSync(LIB).filter((f) => f.endsWith(".jar"));
-    const mb = jars.reduce((sum, f) => sum + statSync(join(LIB, f)).size, 0) / 1e6;
-    writeFileSync(STAMP, `${KAFKA_VERSION}\n`);
-    say(NAME, `installed Kafka ${KAFKA_VERSION}: ${jars.length} jars, ${mb.toFixed(1)} MB in ${secs(t0)}`);
+    await installJars({ service: NAME, product: "Kafka", version: KAFKA_VERSION, versionProperty: "kafka.version", log: join(LOGS, "install.log") });
   }
 
   async up(): Promise<void> {
@@ -154,7 +130,6 @@ export class KafkaService implements Service {
   }
 }
 
-const secs = (t0: number) => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
 
 /** Ready = a real Kafka metadata round-trip (and optionally a group-coordinator lookup), not just an open socket. */
 async function answers(port: number, groups = false): Promise<boolean> {

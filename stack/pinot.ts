@@ -8,14 +8,12 @@
 // file per role, so every port is ours to choose). Not QuickStart: its ports are
 // fixed (broker on 8000) and it starts everything, ZooKeeper included, in one
 // process we could not restart piecemeal.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import {
   type Service,
-  CACHE_DIR,
   RUN_DIR,
-  STACK_DIR,
   envInt,
   fileSize,
   findJava,
@@ -25,12 +23,12 @@ import {
   logExcerpt,
   readPid,
   removePid,
-  runLogged,
   say,
   spawnDetached,
   waitUntil,
   writePid,
 } from "./service.ts";
+import { installJars, jarDir, rel, secs } from "./maven.ts";
 
 /**
  * The newest Pinot whose server, tools and Kafka/Avro plugins Maven Central serves
@@ -49,10 +47,7 @@ export const pinotControllerUrl = (): string => `http://127.0.0.1:${pinotControl
 export const pinotBrokerUrl = (): string => `http://127.0.0.1:${pinotBrokerPort()}`;
 
 const NAME = "pinot";
-const POM = join(STACK_DIR, "pinot", "pom.xml");
-const M2 = join(CACHE_DIR, "m2"); // shared with stack/kafka.ts: CI caches stack/.cache as one unit
-const LIB = join(CACHE_DIR, "pinot", "lib");
-const STAMP = join(LIB, ".installed"); // written last, so a half-finished install is redone
+const LIB = jarDir("pinot");
 const HOME = join(RUN_DIR, "pinot");
 const LOGS = join(HOME, "logs");
 const TMP = join(HOME, "tmp"); // Pinot/Helix scratch files stay out of /tmp
@@ -63,32 +58,12 @@ const SERVER_CONF = join(HOME, "server.conf");
 const LOG4J = join(HOME, "log4j2.xml");
 const ZK_PID = join(RUN_DIR, "pinot-zookeeper.pid");
 const PINOT_PID = join(RUN_DIR, "pinot.pid");
-const rel = (p: string) => relative(process.cwd(), p) || ".";
 
 export class PinotService implements Service {
   readonly name = NAME;
 
   async install(): Promise<void> {
-    if (existsSync(STAMP) && readFileSync(STAMP, "utf8").trim() === PINOT_VERSION) {
-      say(NAME, `Pinot ${PINOT_VERSION} already installed in ${rel(LIB)}`);
-      return;
-    }
-    const t0 = Date.now();
-    rmSync(LIB, { recursive: true, force: true }); // drop jars of another version
-    const log = join(LOGS, "install.log");
-    say(NAME, `installing Pinot ${PINOT_VERSION} from Maven Central, ~190 MB cold (log: ${rel(log)}) ...`);
-    await runLogged(
-      "mvn",
-      ["-B", "-ntp", "-f", POM, `-Dmaven.repo.local=${M2}`, `-Dpinot.version=${PINOT_VERSION}`,
-        "dependency:copy-dependencies", "-DincludeScope=runtime", `-DoutputDirectory=${LIB}`],
-      log,
-    ).catch((err: Error) => {
-      throw new Error(`Maven could not fetch Pinot (needs \`mvn\` on PATH and access to Maven Central): ${err.message}`);
-    });
-    const jars = readdirSync(LIB).filter((f) => f.endsWith(".jar"));
-    const mb = jars.reduce((sum, f) => sum + statSync(join(LIB, f)).size, 0) / 1e6;
-    writeFileSync(STAMP, `${PINOT_VERSION}\n`);
-    say(NAME, `installed Pinot ${PINOT_VERSION}: ${jars.length} jars, ${mb.toFixed(1)} MB in ${secs(t0)}`);
+    await installJars({ service: NAME, product: "Pinot", version: PINOT_VERSION, versionProperty: "pinot.version", log: join(LOGS, "install.log") });
   }
 
   async up(): Promise<void> {
@@ -223,7 +198,6 @@ export class PinotService implements Service {
   }
 }
 
-const secs = (t0: number) => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
 
 function waitOpts(pid: number, deadline: number) {
   return { timeoutMs: Math.max(0, deadline - Date.now()), abort: () => (isAlive(pid) ? undefined : "the java process exited") };
