@@ -10,7 +10,8 @@ export default {
     {name: "Time of day", path: "/time"},
     {name: "Apps", path: "/apps"},
     {name: "Hashtags", path: "/hashtags"},
-    {name: "Bots", path: "/bots"}
+    {name: "Bots", path: "/bots"},
+    {name: "Latest toots", path: "/recent"}
   ],
   globalStylesheets: [],
   theme: ["air", "near-midnight"],

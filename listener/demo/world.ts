@@ -62,7 +62,8 @@ export const WORDS: Record<string, string[]> = {
   ko: ["오늘", "날씨", "좋아요", "커피", "사진", "새로운", "친구"],
   fr: ["aujourd'hui", "nouveau", "monde", "café", "bonjour", "photo", "vraiment", "les", "gens"],
   es: ["hoy", "nuevo", "mundo", "café", "buenos", "días", "gente", "foto", "muy"],
-  unknown: ["lol", "ok", "👍", "🎉", "+1", "wow"],
+  // Strangers type markup too: it must reach the pages as text, never as HTML.
+  unknown: ["lol", "ok", "👍", "🎉", "+1", "wow", "<b>bold?</b>", "<img src=x onerror=alert(1)>", "a&b"],
   other: ["lorem", "ipsum", "dolor", "sit", "amet", "consectetur", "adipiscing", "elit"]
 };
 

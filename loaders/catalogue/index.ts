@@ -5,6 +5,7 @@ import {hashtags} from "./hashtags.ts";
 import {hours} from "./hours.ts";
 import {languages} from "./languages.ts";
 import {overview} from "./overview.ts";
+import {recent} from "./recent.ts";
 import type {WindowOptions} from "./ranked.ts";
 
 /** Every analysis question, by name: what the loaders serve and what the engines must agree on. */
@@ -14,5 +15,6 @@ export const catalogue: Record<string, (engine: Engine, options: WindowOptions) 
   apps,
   hashtags,
   hours,
-  bots
+  bots,
+  recent
 };

@@ -30,7 +30,9 @@ class PinotEngine implements Engine {
       response = await fetch(`${this.broker}/query/sql`, {
         method: "POST",
         headers: {"content-type": "application/json"},
-        body: JSON.stringify({sql: text, queryOptions: "timeoutMs=" + this.timeoutMs}),
+        // Null handling gives SQL's null semantics, as DuckDB has them: a withheld text is null,
+        // not the string "null" (the table enables it too: pinot/table.json).
+        body: JSON.stringify({sql: text, queryOptions: `timeoutMs=${this.timeoutMs};enableNullHandling=true`}),
         signal: AbortSignal.timeout(this.timeoutMs + 5000)
       });
     } catch (error) {

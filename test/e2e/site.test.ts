@@ -40,6 +40,19 @@ describe("built site in headless Chromium", () => {
     expect(requests.length).toBeGreaterThan(5);
   });
 
+  test("toot text that looks like HTML is shown as text, never parsed", async () => {
+    const page = await browser.newPage();
+    const {errors, requests} = watchPage(page);
+    await page.goto(site.url + "/recent", {waitUntil: "networkidle"});
+    await page.waitForSelector("#toots li");
+    expect(await page.locator("#toots li").count()).toBe(30);
+    // The demo's strangers type markup; the latest 30 toots include one such text.
+    expect(await page.locator("#toots").innerText()).toContain("<img src=x onerror=alert(1)> 👍 lol 👍 a&b 🎉 ok wow wow a&b +1");
+    expect(await page.locator("#toots img, #toots b, #toots script").count()).toBe(0);
+    expect(errors).toEqual([]);
+    expect(requests.filter((url) => !url.startsWith(site.url))).toEqual([]);
+  });
+
   const pages: [string, string, number][] = [
     // path, the mark the chart draws, how many of them the demo's window gives
     ["/languages", "g[aria-label='bar'] rect", 34],

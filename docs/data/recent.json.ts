@@ -1,0 +1,3 @@
+import {serveQuestion} from "../../loaders/serve.ts";
+
+await serveQuestion("recent");
