@@ -9,7 +9,7 @@ import {OptionsError, RateLimitedLog, redact} from "./errors.ts";
 import {parseOptions, USAGE, type ListenerOptions} from "./options.ts";
 import {Recorder} from "./replay/recorder.ts";
 import {replayFile} from "./replay/replay.ts";
-import {openSink} from "./sinks/index.ts";
+import {describeSink, openSink} from "./sinks/index.ts";
 import type {Sink} from "./sink.ts";
 import {ConsoleReporter} from "./status-line.ts";
 
@@ -35,7 +35,8 @@ async function main(): Promise<void> {
   let daemon: Daemon | null = null;
   const reporter = new ConsoleReporter({
     out: process.stdout, err: process.stderr, secrets, quiet: o.quiet, intervalMs: o.statusIntervalMs,
-    stats: () => daemon?.servers ?? []
+    stats: () => daemon?.servers ?? [],
+    sinkStatus: () => describeSink(sink)
   });
   // The daemon's own timers never hold the process open; this does, until shutdown.
   const keepAlive = setInterval(() => {}, 1 << 30);

@@ -10,6 +10,8 @@ export interface ConsoleOptions {
   out: Output;
   err: Output;
   stats: () => ServerStats[];
+  /** One line about the sink (Kafka: connected, sent, buffered, spilled…), if it has one to say. */
+  sinkStatus?: () => string | null;
   /** Secrets to remove from every line printed (the tokens). */
   secrets: readonly string[];
   quiet: boolean;
@@ -59,16 +61,17 @@ export class ConsoleReporter implements Logger {
     this.above(this.o.err, `warning: ${message}`);
   }
 
-  /** One line per server: state, toots/s, totals. */
+  /** One line per server: state, toots/s, totals; then the sink's line. */
   lines(): string[] {
     const now = this.clock();
+    const sink = this.o.sinkStatus?.();
     return this.o.stats().map((s) => {
       const before = this.previous.get(s.name) ?? {toots: 0, at: now};
       const seconds = (now - before.at) / 1000;
       const rate = seconds > 0 ? (s.toots - before.toots) / seconds : 0;
       return `${s.name}  ${s.state.padEnd(12)} ${rate.toFixed(1).padStart(7)} toots/s  ${s.toots} toots, ${s.duplicates} duplicates dropped, `
         + `${s.backfilled} backfilled, ${s.edits} edits, ${s.deletes} deletes, ${s.invalid} invalid, ${s.errors} errors`;
-    });
+    }).concat(sink ? [`sink  ${sink}`] : []);
   }
 
   private tick(): void {

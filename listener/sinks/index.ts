@@ -50,3 +50,11 @@ export async function openSink(kind: SinkKind, options: OpenSinkOptions): Promis
     throw new SinkUnavailableError(`kafka sink: cannot connect to ${options.kafka.brokers.join(",")}: ${(error as Error).message}`, {cause: error});
   }
 }
+
+/** The Kafka sink's state for the status line; other sinks have nothing to add. */
+export function describeSink(sink: Sink | null): string | null {
+  const stats = (sink as {stats?: () => {connected: boolean; sent: number; buffered: number; spilled: number; rejected: number; errors: number; lastError: string | null}} | null)?.stats?.();
+  if (!stats) return null;
+  return `kafka ${stats.connected ? "connected" : "unreachable"}, ${stats.sent} sent, ${stats.buffered} buffered, ${stats.spilled} spilled to disk, `
+    + `${stats.rejected} rejected, ${stats.errors} errors${stats.connected || !stats.lastError ? "" : ` (last: ${stats.lastError})`}`;
+}

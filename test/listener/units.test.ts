@@ -9,7 +9,7 @@ import {BoundedMap, SeenSet} from "../../listener/dedup.ts";
 import {OptionsError, RateLimitedLog, SinkUnavailableError, redact} from "../../listener/errors.ts";
 import {parseOptions} from "../../listener/options.ts";
 import {replayFile} from "../../listener/replay/replay.ts";
-import {openSink} from "../../listener/sinks/index.ts";
+import {describeSink, openSink} from "../../listener/sinks/index.ts";
 import {laterId, maxId} from "../../listener/sources/timeline.ts";
 import type {RawEvent} from "../../listener/sources/types.ts";
 import {ConsoleReporter} from "../../listener/status-line.ts";
@@ -162,6 +162,15 @@ describe("replay", () => {
 });
 
 describe("status line", () => {
+  test("the Kafka sink's state gets a line of its own", () => {
+    const out: string[] = [];
+    const kafka = {write() {}, flush: async () => {}, close: async () => {},
+      stats: () => ({connected: false, sent: 120, buffered: 30, spilled: 2000, rejected: 0, errors: 3, lastError: "Connection error: connect ECONNREFUSED 127.0.0.1:9092"})};
+    const reporter = new ConsoleReporter({out: {write: (t: string) => out.push(t)}, err: {write: (t: string) => out.push(t)}, stats: () => [], sinkStatus: () => describeSink(kafka), secrets: [], quiet: false, intervalMs: 1000});
+    expect(reporter.lines()).toEqual(["sink  kafka unreachable, 120 sent, 30 buffered, 2000 spilled to disk, 0 rejected, 3 errors (last: Connection error: connect ECONNREFUSED 127.0.0.1:9092)"]);
+    expect(describeSink({write() {}, flush: async () => {}, close: async () => {}})).toBeNull();
+  });
+
   const stats = [{name: "a.example", state: "connected" as const, mode: "streaming" as const, toots: 10, duplicates: 1, backfilled: 2, edits: 0, deletes: 0, invalid: 3, errors: 4, reconnects: 1}];
   test("plain lines off a terminal; redraws in place on one; tokens redacted everywhere", () => {
     const out: string[] = [];
