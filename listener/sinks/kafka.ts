@@ -1,6 +1,6 @@
 /**
  * The Kafka sink: toots and edits to `<topic>` keyed by uri, deletions to `<topic>-deletes`, Avro
- * in Confluent wire format (see the README, "Kafka: sink, wire format, consumer"). Built so the listener never waits on or hears from
+ * in Confluent wire format (see README.md beside this file). Built so the listener never waits on or hears from
  * Kafka except through onError/stats():
  * - write() only encodes and queues; one background pump sends batches (linger, batch size) with
  *   an idempotent producer, one request in flight, and re-sends a failed batch exactly as it was,

@@ -1,6 +1,6 @@
 // The Kafka sink against the real local broker: records round-trip through Avro unchanged, keys are
 // uris, the Confluent header carries the right schema id with and without a registry, deletions and
-// edits land where the README ("Kafka: sink, wire format, consumer") says, and a sink without a reachable broker buffers instead of throwing.
+// edits land where listener/sinks/README.md says, and a sink without a reachable broker buffers instead of throwing.
 import {mkdtempSync, readdirSync, rmSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
