@@ -11,7 +11,7 @@ import {startFakeMastodon, type FakeMastodon} from "./server.ts";
 
 const USAGE = `Usage: npm run fake-mastodon -- [options]
 
-  --port N             first port (default 3000; 0: free ports); servers use N, N+1, ...
+  --port N             first port (default 4000, clear of the site preview's 3000; 0: free ports); servers use N, N+1, ...
   --servers K          how many servers (default 2), named after the demo's followed servers
   --host H             address to bind (default 127.0.0.1)
   --rate R             demo statuses per second across all servers (default 20; 0: none)
@@ -55,7 +55,7 @@ if (values.help) {
   process.stdout.write(`${USAGE}\n`);
   process.exit(0);
 }
-const port = number(values.port, 3000, "port", (n) => Number.isInteger(n) && n >= 0 && n <= 65535);
+const port = number(values.port, 4000, "port", (n) => Number.isInteger(n) && n >= 0 && n <= 65535);
 const count = number(values.servers, 2, "servers", (n) => Number.isInteger(n) && n >= 1 && n <= 50);
 const rate = number(values.rate, 20, "rate", (n) => n >= 0);
 const share = (v: string | undefined, d: number, name: string) => number(v, d, name, (n) => n >= 0 && n <= 1);
