@@ -22,13 +22,15 @@ import {
   spawnDetached,
   waitUntil,
   writePid,
+  stopFromPidFile,
 } from "./service.ts";
 import { installJars, jarDir, rel, secs } from "./maven.ts";
+import { defaultPort } from "./ports.ts";
 
 /** 4.x works with kafkajs 2.2.4 for produce / consumer groups / admin (see README.md). */
 export const KAFKA_VERSION = "4.4.0";
 
-export const kafkaPort = (): number => envInt("KAFKA_PORT", 9092);
+export const kafkaPort = (): number => envInt("KAFKA_PORT", defaultPort("kafka"));
 export const kafkaControllerPort = (): number => envInt("KAFKA_CONTROLLER_PORT", 9093);
 /** Bootstrap list for clients of the local stack (tests, listener). */
 export const kafkaBrokers = (): string[] => [`127.0.0.1:${kafkaPort()}`];
@@ -109,16 +111,7 @@ export class KafkaService implements Service {
   }
 
   async down(): Promise<void> {
-    const pid = readPid(PID_FILE, CONFIG);
-    if (!pid) {
-      removePid(PID_FILE);
-      say(NAME, "not running");
-      return;
-    }
-    const t0 = Date.now();
-    const how = await killAndWait(pid);
-    removePid(PID_FILE);
-    say(NAME, `stopped pid ${pid} (${how === "killed" ? "SIGKILL after 30 s grace" : "clean shutdown"}) in ${secs(t0)}`);
+    await stopFromPidFile(NAME, PID_FILE, CONFIG);
   }
 
   async status(): Promise<string> {

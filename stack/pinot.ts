@@ -29,6 +29,7 @@ import {
   writePid,
 } from "./service.ts";
 import { installJars, jarDir, rel, secs } from "./maven.ts";
+import { defaultPort } from "./ports.ts";
 
 /**
  * The newest Pinot whose server, tools and Kafka/Avro plugins Maven Central serves
@@ -38,11 +39,11 @@ export const PINOT_VERSION = "0.11.0";
 export const PINOT_CLUSTER = "PinotCluster";
 
 // Defaults match the docker-compose layout (broker 8099, not QuickStart's 8000).
-export const pinotControllerPort = (): number => envInt("PINOT_CONTROLLER_PORT", 9000);
-export const pinotBrokerPort = (): number => envInt("PINOT_BROKER_PORT", 8099);
+export const pinotControllerPort = (): number => envInt("PINOT_CONTROLLER_PORT", defaultPort("pinot-controller"));
+export const pinotBrokerPort = (): number => envInt("PINOT_BROKER_PORT", defaultPort("pinot-broker"));
 export const pinotServerPort = (): number => envInt("PINOT_SERVER_PORT", 8098); // netty, broker -> server queries
 export const pinotServerAdminPort = (): number => envInt("PINOT_SERVER_ADMIN_PORT", 8097); // REST /health
-export const pinotZkPort = (): number => envInt("PINOT_ZK_PORT", 2181);
+export const pinotZkPort = (): number => envInt("PINOT_ZK_PORT", defaultPort("zookeeper"));
 export const pinotControllerUrl = (): string => `http://127.0.0.1:${pinotControllerPort()}`;
 export const pinotBrokerUrl = (): string => `http://127.0.0.1:${pinotBrokerPort()}`;
 

@@ -24,6 +24,7 @@ import {
   spawnDetached,
   waitUntil,
   writePid,
+  stopFromPidFile,
 } from "./service.ts";
 import { defaultPort } from "./ports.ts";
 
@@ -255,15 +256,7 @@ export class SchemaRegistryService implements Service {
   }
 
   async down(): Promise<void> {
-    const pid = readPid(PID_FILE, FILE);
-    if (!pid) {
-      removePid(PID_FILE);
-      say(NAME, "not running");
-      return;
-    }
-    await killAndWait(pid, 10_000);
-    removePid(PID_FILE);
-    say(NAME, `stopped pid ${pid}`);
+    await stopFromPidFile(NAME, PID_FILE, FILE, 10_000);
   }
 
   async status(): Promise<string> {

@@ -186,3 +186,17 @@ function javaMajor(versionOutput: string, bin: string, minMajor: number): number
   if (major < minMajor) throw new Error(`${bin} is Java ${major}; Java ${minMajor}+ is required (set JAVA_HOME)`);
   return major;
 }
+
+/** Stops the process a pid file names (if it still is ours: `marker` on its command line). */
+export async function stopFromPidFile(service: string, pidFile: string, marker: string, graceMs = 30_000): Promise<void> {
+  const pid = readPid(pidFile, marker);
+  if (!pid) {
+    removePid(pidFile);
+    say(service, "not running");
+    return;
+  }
+  const t0 = Date.now();
+  const how = await killAndWait(pid, graceMs);
+  removePid(pidFile);
+  say(service, `stopped pid ${pid} (${how === "killed" ? `SIGKILL after ${graceMs / 1000} s grace` : "clean shutdown"}) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+}
