@@ -1,4 +1,5 @@
 import type {Engine} from "../engine.ts";
+import {pinotText} from "../pinot/nulls.ts";
 import {IN_WINDOW, WINDOW_TOOTS, type Forms} from "./forms.ts";
 import {windowed, type WindowOptions} from "./ranked.ts";
 
@@ -21,6 +22,6 @@ export const recentForms: Forms = {
 
 export async function recent(engine: Engine, options: WindowOptions) {
   const result = await windowed<RecentRow>(engine, recentForms, options, 30);
-  // Pinot keeps "no tags" as its multi-value default, one empty string.
-  return {...result, rows: result.rows.map((r) => ({...r, tags: (r.tags ?? []).filter((t) => t !== "")}))};
+  // Pinot keeps "no tags" as its multi-value default, one empty string, and no text as its own default.
+  return {...result, rows: result.rows.map((r) => ({...r, text: pinotText(r.text), tags: (r.tags ?? []).filter((t) => t !== "")}))};
 }

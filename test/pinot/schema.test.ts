@@ -2,6 +2,7 @@
 // (listener/record/schema.ts). No running Pinot needed.
 import { test, expect } from "vitest";
 import { tootSchema } from "../../listener/record/schema.ts";
+import { PINOT_NULL_TEXT } from "../../loaders/pinot/nulls.ts";
 import { CONFLUENT_HEADER_FIELD, decoderAvroSchema, readPinotSchema, readTableTemplate, tableConfig } from "../../pinot/setup.ts";
 
 type FieldSpec = { name: string; dataType: string; singleValueField?: boolean; format?: string; granularity?: string };
@@ -67,6 +68,8 @@ test("columns sit in the expected sections", () => {
 test("nullable Avro fields are exactly the ones null handling has to cover", () => {
   const nullable = tootSchema.fields.filter((f) => avroShape(f.type).nullable).map((f) => f.name).sort();
   expect(nullable).toEqual(["account_created_at", "app", "edited_at", "text", "url"]);
+  // Withheld text is stored as a value the loaders recognise (loaders/pinot/nulls.ts).
+  expect(spec("text")).toMatchObject({ dataType: "STRING", defaultNullValue: PINOT_NULL_TEXT });
   // Pinot 1.1+ reads the schema flag; 0.11 (the local stack) the table flag.
   expect(schema.enableColumnBasedNullHandling).toBe(true);
   expect(index.nullHandlingEnabled).toBe(true);
